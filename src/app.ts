@@ -1,0 +1,88 @@
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloArmor } from "@escape.tech/graphql-armor";
+import type { MikroORM } from "@mikro-orm/postgresql";
+import type { Redis } from "ioredis";
+import type { Config } from "./config";
+import { buildContext, type Context } from "./context";
+import { databaseIsReachable } from "./database/orm";
+import { createErrorFormatter } from "./errors";
+import { createHttpServer } from "./http/http-server";
+import type { Logger } from "./logging/logger";
+import { redisIsReachable } from "./redis/redis";
+import { buildAppSchema } from "./schema";
+import { createServices, type Services } from "./services";
+
+const BODY_LIMIT_BYTES = 100 * 1024;
+
+export interface AppDependencies {
+  config: Config;
+  orm: MikroORM;
+  redis: Redis;
+  logger: Logger;
+}
+
+export interface App {
+  httpServer: Server;
+  services: Services;
+  /** Listens on `port` (0 picks a free one) and resolves the port in use. */
+  listen(port: number, host?: string): Promise<number>;
+  /** Stops accepting requests and waits for those in flight. */
+  close(): Promise<void>;
+}
+
+/** Builds the whole service without listening, so tests and the entry point share it. */
+export async function createApp({ config, orm, redis, logger }: AppDependencies): Promise<App> {
+  const services = createServices(config, redis, logger);
+  const schema = await buildAppSchema();
+  const armor = new ApolloArmor({
+    maxAliases: { n: 5 },
+    maxDepth: { n: 8 },
+    maxDirectives: { n: 10 },
+    maxTokens: { n: 1000 },
+    costLimit: { maxCost: 5000 },
+    blockFieldSuggestion: { enabled: config.production },
+  }).protect();
+
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: !config.production,
+    hideSchemaDetailsFromClientErrors: config.production,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    formatError: createErrorFormatter({ production: config.production, logger }),
+    validationRules: armor.validationRules,
+    plugins: [
+      ...armor.plugins,
+      ApolloServerPluginLandingPageDisabled(),
+    ],
+    logger: { debug: () => {}, info: () => {}, warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
+  });
+  const httpServer = createHttpServer({
+    apollo,
+    buildContext: (request) => buildContext(orm, services, request),
+    isReady: async () => (await Promise.all([databaseIsReachable(orm), redisIsReachable(redis)])).every(Boolean),
+    logger,
+    trustProxy: config.trustProxy,
+    bodyLimitBytes: BODY_LIMIT_BYTES,
+  });
+  // Stopping Apollo then waits for requests in flight before it returns.
+  apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));
+  await apollo.start();
+  const server = httpServer;
+
+  return {
+    httpServer: server,
+    services,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+      }),
+    close: () => apollo.stop(),
+  };
+}

@@ -1,0 +1,147 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { HeaderMap, type ApolloServer } from "@apollo/server";
+import type { Context } from "../context";
+import type { Logger } from "../logging/logger";
+import { clientIp } from "./client-ip";
+
+export const GRAPHQL_PATH = "/graphql";
+
+export interface HttpServerOptions {
+  apollo: ApolloServer<Context>;
+  buildContext: (request: { authorization?: string; ip: string }) => Context;
+  /** Resolves true while PostgreSQL and Redis both answer. */
+  isReady: () => Promise<boolean>;
+  logger: Logger;
+  trustProxy: number;
+  bodyLimitBytes: number;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A thin node:http front for Apollo Server: `/graphql`, `/healthz`,
+ * `/readyz`, a body size limit, and one log line per request. It avoids a
+ * framework layer that would cost more than the GraphQL work it carries.
+ */
+export function createHttpServer(options: HttpServerOptions): Server {
+  const server = createServer((request, response) => {
+    const started = process.hrtime.bigint();
+    response.on("finish", () => {
+      options.logger.info(
+        {
+          method: request.method,
+          path: request.url?.split("?")[0],
+          status: response.statusCode,
+          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+          ip: clientIp(request, options.trustProxy),
+        },
+        "request",
+      );
+    });
+    route(request, response, options).catch((error: unknown) => {
+      if (error instanceof HttpError) {
+        sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+        // The rest of an oversized body is not worth reading.
+        if (error.status === 413) response.on("finish", () => request.destroy());
+        return;
+      }
+      options.logger.error({ err: error }, "request failed outside GraphQL");
+      sendJson(response, 500, { errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+    });
+  });
+  // Slow-loris and stuck clients: bound how long a request may take to arrive.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+  return server;
+}
+
+async function route(request: IncomingMessage, response: ServerResponse, options: HttpServerOptions): Promise<void> {
+  const [path, search = ""] = (request.url ?? "/").split(/\?(.*)/s, 2);
+  setCommonHeaders(response);
+
+  if (path === "/healthz" && (request.method === "GET" || request.method === "HEAD")) {
+    return sendJson(response, 200, { status: "ok" });
+  }
+  if (path === "/readyz" && (request.method === "GET" || request.method === "HEAD")) {
+    const ready = await options.isReady();
+    return sendJson(response, ready ? 200 : 503, { status: ready ? "ready" : "unavailable" });
+  }
+  if (path !== GRAPHQL_PATH) {
+    return sendJson(response, 404, { errors: [{ message: "Not found", extensions: { code: "NOT_FOUND" } }] });
+  }
+  if (request.method === "OPTIONS") {
+    response.writeHead(204, {
+      "access-control-allow-methods": "GET, POST, OPTIONS",
+      "access-control-allow-headers": "authorization, content-type, apollo-require-preflight, x-apollo-operation-name",
+      "access-control-max-age": "600",
+    });
+    response.end();
+    return;
+  }
+
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  const body = request.method === "POST" ? await readJsonBody(request, options.bodyLimitBytes) : undefined;
+  const result = await options.apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: request.method?.toUpperCase() ?? "GET", headers, search: search ? `?${search}` : "", body },
+    context: async () => options.buildContext({ authorization: request.headers.authorization, ip: clientIp(request, options.trustProxy) }),
+  });
+
+  for (const [name, value] of result.headers) response.setHeader(name, value);
+  response.statusCode = result.status ?? 200;
+  if (result.body.kind === "complete") {
+    response.end(result.body.string);
+    return;
+  }
+  for await (const chunk of result.body.asyncIterator) response.write(chunk);
+  response.end();
+}
+
+/**
+ * Reads a JSON body up to `limit` bytes. Bodies of other content types are
+ * left unread for Apollo to refuse (its CSRF prevention wants them refused).
+ */
+async function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
+  const declared = Number(request.headers["content-length"]);
+  if (declared > limit) throw new HttpError(413, "PAYLOAD_TOO_LARGE", `Request body exceeds ${limit} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new HttpError(413, "PAYLOAD_TOO_LARGE", `Request body exceeds ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  const contentType = request.headers["content-type"] ?? "";
+  if (!/^application\/json\b/i.test(contentType)) return undefined;
+  if (size === 0) return undefined;
+  try {
+    return JSON.parse(Buffer.concat(chunks, size).toString("utf8"));
+  } catch {
+    throw new HttpError(400, "BAD_REQUEST", "Request body is not valid JSON");
+  }
+}
+
+function setCommonHeaders(response: ServerResponse): void {
+  // Tokens travel in responses: nothing here may be cached or sniffed.
+  response.setHeader("cache-control", "no-store");
+  response.setHeader("x-content-type-options", "nosniff");
+  // Bearer tokens are not ambient credentials, so any origin may call.
+  response.setHeader("access-control-allow-origin", "*");
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+  response.end(text);
+}
