@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import type { GraphQLSchema } from "graphql";
+import { printSchema, type GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { authChecker } from "./auth/auth-checker";
 import { AuthResolver } from "./auth/auth.resolver";
@@ -13,4 +13,10 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
     // Inputs are validated by the services (zod), where the rules live.
     validate: false,
   });
+}
+
+/** The schema as committed in schema/schema.graphql. */
+export async function printAppSchema(): Promise<string> {
+  const header = "# Generated from the type-graphql classes by `npm run schema`. Do not edit.\n\n";
+  return `${header}${printSchema(await buildAppSchema())}\n`;
 }

@@ -18,6 +18,7 @@ export function ormOptions(databaseUrl: string, poolSize = 10): Options {
       glob: "!(*.d).{js,ts}",
       transactional: true,
       snapshot: false,
+      silent: true,
     },
     pool: { min: 0, max: poolSize, acquireTimeoutMillis: ACQUIRE_TIMEOUT_MS },
     driverOptions: { connection: { connectionTimeoutMillis: ACQUIRE_TIMEOUT_MS, statement_timeout: 10_000 } },
