@@ -1,0 +1,54 @@
+import { createTestApp, type TestApp } from "../helpers/test-app";
+import { errorCode } from "../helpers/graphql-client";
+import { login, me, registerUser, uniqueEmail } from "../helpers/operations";
+
+let server: TestApp;
+
+beforeAll(async () => {
+  server = await createTestApp();
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+async function sessionCount(userId: string): Promise<number> {
+  const [{ count }] = await server.orm.em.getConnection().execute("select count(*)::int as count from sessions where user_id = ?", [userId]);
+  return count;
+}
+
+describe("login", () => {
+  it("signs in with the right password, in any email case, and opens a new session each time", async () => {
+    const registered = await registerUser(server.client);
+    expect(await sessionCount(registered.user.id)).toBe(1);
+
+    const response = await login(server.client, registered.user.email.toUpperCase(), registered.password);
+
+    expect(response.errors).toBeUndefined();
+    const payload = response.data!.login;
+    expect(payload.user).toEqual(registered.user);
+    expect(payload.tokenType).toBe("Bearer");
+    expect(payload.accessToken).not.toBe(registered.accessToken);
+    expect(await sessionCount(registered.user.id)).toBe(2);
+    expect((await me(server.client, payload.accessToken)).data?.me.id).toBe(registered.user.id);
+  });
+
+  it("answers INVALID_CREDENTIALS with the same message for an unknown email and a wrong password", async () => {
+    const registered = await registerUser(server.client);
+
+    const wrongPassword = await login(server.client, registered.user.email, "not the password");
+    const unknownEmail = await login(server.client, uniqueEmail("nobody"), "not the password");
+
+    expect(wrongPassword.data).toBeNull();
+    expect(unknownEmail.data).toBeNull();
+    expect(errorCode(wrongPassword)).toBe("INVALID_CREDENTIALS");
+    expect(wrongPassword.errors).toEqual(unknownEmail.errors);
+    expect(await sessionCount(registered.user.id)).toBe(1);
+  });
+
+  it("validates input before looking anything up", async () => {
+    const response = await login(server.client, "not-an-email", "whatever-password");
+    expect(errorCode(response)).toBe("BAD_USER_INPUT");
+    expect(response.errors![0].message).toMatch(/^email: /);
+  });
+});
