@@ -17,6 +17,7 @@ import { buildAppSchema } from "./schema";
 import { createServices, type Services } from "./services";
 
 const BODY_LIMIT_BYTES = 100 * 1024;
+const MAX_TOKENS = 1000;
 
 export interface AppDependencies {
   config: Config;
@@ -42,7 +43,9 @@ export async function createApp({ config, orm, redis, logger }: AppDependencies)
     maxAliases: { n: 5 },
     maxDepth: { n: 8 },
     maxDirectives: { n: 10 },
-    maxTokens: { n: 1000 },
+    // graphql-js counts tokens while parsing (parseOptions below); armor's own
+    // token plugin re-parses the document and turns every syntax error into a 500.
+    maxTokens: { enabled: false },
     costLimit: { maxCost: 5000 },
     blockFieldSuggestion: { enabled: config.production },
   }).protect();
@@ -55,6 +58,7 @@ export async function createApp({ config, orm, redis, logger }: AppDependencies)
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     formatError: createErrorFormatter({ production: config.production, logger }),
+    parseOptions: { maxTokens: MAX_TOKENS },
     validationRules: armor.validationRules,
     plugins: [
       ...armor.plugins,
@@ -69,6 +73,7 @@ export async function createApp({ config, orm, redis, logger }: AppDependencies)
     logger,
     trustProxy: config.trustProxy,
     bodyLimitBytes: BODY_LIMIT_BYTES,
+    requestTimeoutMs: config.requestTimeoutMs,
   });
   // Stopping Apollo then waits for requests in flight before it returns.
   apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));

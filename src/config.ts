@@ -50,6 +50,7 @@ const environmentSchema = z.object({
   ARGON2_TIME_COST: integer(1).default(OWASP_ARGON2_MINIMUM.timeCost),
   ARGON2_PARALLELISM: integer(1, 16).default(OWASP_ARGON2_MINIMUM.parallelism),
   PASSWORD_HASH_CONCURRENCY: integer(1, 64).optional(),
+  REQUEST_TIMEOUT_MS: integer(50, 120_000).default(10_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
 });
 
@@ -85,6 +86,8 @@ export interface Config {
     /** How many hashes may run at once; keeps hashing from taking every core. */
     readonly concurrency: number;
   };
+  /** The longest a GraphQL request may run before it is answered SERVICE_UNAVAILABLE. */
+  readonly requestTimeoutMs: number;
   readonly logLevel: string;
 }
 
@@ -152,6 +155,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       // Half the cores by default: logins saturating the hasher must leave CPU for token checks.
       concurrency: env.PASSWORD_HASH_CONCURRENCY ?? Math.max(1, Math.floor(availableParallelism() / 2)),
     },
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info"),
   });
 }

@@ -112,6 +112,17 @@ export function isUnavailable(error: unknown): boolean {
   return error.cause !== undefined && error.cause !== error && isUnavailable(error.cause);
 }
 
+/** Apollo's codes for a request refused before any resolver ran. */
+const requestRefusalCodes = new Set([
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_USER_INPUT",
+  "BAD_REQUEST",
+  "OPERATION_RESOLUTION_FAILURE",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+]);
+
 /**
  * The one place errors become what clients see. Expected errors keep their
  * code; outages become SERVICE_UNAVAILABLE; anything else is logged with its
@@ -125,15 +136,19 @@ export function createErrorFormatter(options: { production: boolean; logger: Log
     if (original instanceof AppError) {
       return { ...base, message: original.message, extensions: { ...original.extensions, code: original.code } };
     }
+    const code = formatted.extensions?.code;
+    // Refused before execution (parse, validation, abuse limits, variables, CSRF, batching):
+    // the client sent something unusable, which the contract calls BAD_USER_INPUT.
+    if (thrown instanceof GraphQLError && formatted.path === undefined && typeof code === "string" && requestRefusalCodes.has(code)) {
+      return { ...base, extensions: { code: ErrorCode.BAD_USER_INPUT } };
+    }
     if (isUnavailable(original)) {
       options.logger.warn({ err: original }, "dependency unavailable");
       return { ...base, message: defaultMessages.SERVICE_UNAVAILABLE, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
     }
 
-    const code = formatted.extensions?.code;
-    // Errors raised by graphql-js or Apollo before execution (parse, validation,
-    // variable coercion, limits) already carry a client-facing code and message.
-    if (original instanceof GraphQLError && original.originalError === undefined && typeof code === "string" && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    // A GraphQLError made on purpose with one of the contract's codes keeps it.
+    if (original instanceof GraphQLError && original.originalError === undefined && isContractCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       return { ...base, extensions: { ...publicExtensions(formatted.extensions), code } };
     }
 
@@ -144,6 +159,10 @@ export function createErrorFormatter(options: { production: boolean; logger: Log
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     };
   };
+}
+
+function isContractCode(code: unknown): code is ErrorCode {
+  return typeof code === "string" && Object.hasOwn(ErrorCode, code);
 }
 
 function publicExtensions(extensions: Record<string, unknown> | undefined): Record<string, unknown> {

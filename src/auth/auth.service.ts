@@ -40,8 +40,7 @@ export class AuthService {
 
   async login(em: EntityManager, input: { email: string; password: string }, ip: string): Promise<SignedIn> {
     const { email, password } = parseCredentials(input);
-    await this.rateLimiter.consumeIpAttempt(ip);
-    await this.rateLimiter.consumeLoginAttempt(email);
+    await this.countLoginAttempt(email, ip);
 
     const user = await em.findOne(User, { email }, { populate: ["passwordHash"] });
     // Unknown emails verify against a dummy hash: same work, same answer, same time.
@@ -56,6 +55,19 @@ export class AuthService {
     await em.flush();
     securityEvent(this.logger, "login", { outcome: "success", userId: user.id, sessionId: signedIn.session.id, ip });
     return signedIn;
+  }
+
+  /** Counts the attempt against the IP and the email; a refusal is a security event too. */
+  private async countLoginAttempt(email: string, ip: string): Promise<void> {
+    try {
+      await this.rateLimiter.consumeIpAttempt(ip);
+      await this.rateLimiter.consumeLoginAttempt(email);
+    } catch (error) {
+      if (error instanceof AppError && error.code === ErrorCode.TOO_MANY_REQUESTS) {
+        securityEvent(this.logger, "login", { outcome: "refused", ip, reason: "rate limited" });
+      }
+      throw error;
+    }
   }
 
   async refresh(em: EntityManager, refreshToken: string, ip: string): Promise<SignedIn> {

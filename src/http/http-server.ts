@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import { HeaderMap, type ApolloServer } from "@apollo/server";
 import type { Context } from "../context";
 import type { Logger } from "../logging/logger";
@@ -14,7 +15,15 @@ export interface HttpServerOptions {
   logger: Logger;
   trustProxy: number;
   bodyLimitBytes: number;
+  /** How long a GraphQL request may run before it is answered 503 SERVICE_UNAVAILABLE. */
+  requestTimeoutMs: number;
 }
+
+/**
+ * Room for the largest header a hostile client may send us (a 100 kB bearer
+ * token), so it reaches the token checks and gets the contract's answer.
+ */
+const MAX_HEADER_BYTES = 128 * 1024;
 
 class HttpError extends Error {
   constructor(
@@ -32,7 +41,7 @@ class HttpError extends Error {
  * framework layer that would cost more than the GraphQL work it carries.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
-  const server = createServer((request, response) => {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (request, response) => {
     const started = process.hrtime.bigint();
     response.on("finish", () => {
       options.logger.info(
@@ -51,12 +60,14 @@ export function createHttpServer(options: HttpServerOptions): Server {
         sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
         // The rest of an oversized body is not worth reading.
         if (error.status === 413) response.on("finish", () => request.destroy());
+        if (error.status === 503) options.logger.warn({ path: request.url?.split("?")[0], timeoutMs: options.requestTimeoutMs }, "request timed out");
         return;
       }
       options.logger.error({ err: error }, "request failed outside GraphQL");
       sendJson(response, 500, { errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
     });
   });
+  server.on("clientError", answerClientError);
   // Slow-loris and stuck clients: bound how long a request may take to arrive.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
@@ -76,7 +87,7 @@ async function route(request: IncomingMessage, response: ServerResponse, options
     return sendJson(response, ready ? 200 : 503, { status: ready ? "ready" : "unavailable" });
   }
   if (path !== GRAPHQL_PATH) {
-    return sendJson(response, 404, { errors: [{ message: "Not found", extensions: { code: "NOT_FOUND" } }] });
+    return sendJson(response, 404, { errors: [{ message: "Not found", extensions: { code: "BAD_USER_INPUT" } }] });
   }
   if (request.method === "OPTIONS") {
     response.writeHead(204, {
@@ -93,10 +104,13 @@ async function route(request: IncomingMessage, response: ServerResponse, options
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
   const body = request.method === "POST" ? await readJsonBody(request, options.bodyLimitBytes) : undefined;
-  const result = await options.apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: request.method?.toUpperCase() ?? "GET", headers, search: search ? `?${search}` : "", body },
-    context: async () => options.buildContext({ authorization: request.headers.authorization, ip: clientIp(request, options.trustProxy) }),
-  });
+  const result = await withinTimeLimit(
+    options.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: request.method?.toUpperCase() ?? "GET", headers, search: search ? `?${search}` : "", body },
+      context: async () => options.buildContext({ authorization: request.headers.authorization, ip: clientIp(request, options.trustProxy) }),
+    }),
+    options.requestTimeoutMs,
+  );
 
   for (const [name, value] of result.headers) response.setHeader(name, value);
   response.statusCode = result.status ?? 200;
@@ -114,12 +128,12 @@ async function route(request: IncomingMessage, response: ServerResponse, options
  */
 async function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
   const declared = Number(request.headers["content-length"]);
-  if (declared > limit) throw new HttpError(413, "PAYLOAD_TOO_LARGE", `Request body exceeds ${limit} bytes`);
+  if (declared > limit) throw new HttpError(413, "BAD_USER_INPUT", `Request body exceeds ${limit} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) throw new HttpError(413, "PAYLOAD_TOO_LARGE", `Request body exceeds ${limit} bytes`);
+    if (size > limit) throw new HttpError(413, "BAD_USER_INPUT", `Request body exceeds ${limit} bytes`);
     chunks.push(chunk);
   }
   const contentType = request.headers["content-type"] ?? "";
@@ -128,8 +142,37 @@ async function readJsonBody(request: IncomingMessage, limit: number): Promise<un
   try {
     return JSON.parse(Buffer.concat(chunks, size).toString("utf8"));
   } catch {
-    throw new HttpError(400, "BAD_REQUEST", "Request body is not valid JSON");
+    throw new HttpError(400, "BAD_USER_INPUT", "Request body is not valid JSON");
   }
+}
+
+/**
+ * Answers once `ms` have passed. The work cannot be cancelled halfway through
+ * a transaction, so it goes on and its late result is dropped.
+ */
+async function withinTimeLimit<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new HttpError(503, "SERVICE_UNAVAILABLE", "The request took too long; try again shortly")), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Requests node:http cannot parse (oversized headers, garbage) still get a coded JSON answer. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === "HPE_HEADER_OVERFLOW" ? 431 : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+  const body = JSON.stringify({ errors: [{ message: STATUS_CODES[status], extensions: { code: "BAD_USER_INPUT" } }] });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 function setCommonHeaders(response: ServerResponse): void {

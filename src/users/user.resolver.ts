@@ -43,6 +43,6 @@ export class UserResolver {
   })
   async setUserRoles(@Ctx() { em, services, auth, ip }: Context, @Args(() => SetUserRolesArgs) { userId, roles }: SetUserRolesArgs): Promise<UserType> {
     const caller = await auth.requireCaller();
-    return toUserType(await services.users.setRoles(em, userId, roles, { userId: caller.userId, ip }));
+    return toUserType(await services.users.setRoles(em, userId, roles, { userId: caller.userId, sessionId: caller.sessionId, ip }));
   }
 }

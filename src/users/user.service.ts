@@ -30,7 +30,7 @@ export class UserService {
    * Replaces a user's roles. The change is written to the revocation store in
    * the same transaction, so tokens already issued see it at once.
    */
-  async setRoles(em: EntityManager, userId: string, roles: readonly Role[], actor: { userId: string; ip: string }): Promise<User> {
+  async setRoles(em: EntityManager, userId: string, roles: readonly Role[], actor: { userId: string; sessionId?: string; ip: string }): Promise<User> {
     if (!UUID.test(userId)) throw AppError.badInput("userId", "must be a user id");
     const distinctRoles = [...new Set(roles)].sort();
     const user = await em.transactional(async (tx) => {
@@ -41,7 +41,15 @@ export class UserService {
       await this.revocation.recordRoles(found.id, distinctRoles);
       return found;
     });
-    securityEvent(this.logger, "roles.change", { outcome: "success", userId, ip: actor.ip, actorId: actor.userId, roles: distinctRoles });
+    // userId is the account changed; sessionId is the session the change was made through.
+    securityEvent(this.logger, "roles.change", {
+      outcome: "success",
+      userId,
+      sessionId: actor.sessionId,
+      ip: actor.ip,
+      actorId: actor.userId,
+      roles: distinctRoles,
+    });
     return user;
   }
 
