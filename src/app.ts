@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
@@ -24,6 +24,8 @@ export interface AppDependencies {
   orm: MikroORM;
   redis: Redis;
   logger: Logger;
+  /** Extra Apollo Server plugins, e.g. for tests that observe which operations reached the server. */
+  plugins?: ApolloServerPlugin<Context>[];
 }
 
 export interface App {
@@ -36,7 +38,7 @@ export interface App {
 }
 
 /** Builds the whole service without listening, so tests and the entry point share it. */
-export async function createApp({ config, orm, redis, logger }: AppDependencies): Promise<App> {
+export async function createApp({ config, orm, redis, logger, plugins = [] }: AppDependencies): Promise<App> {
   const services = createServices(config, redis, logger);
   const schema = await buildAppSchema();
   const armor = new ApolloArmor({
@@ -63,6 +65,7 @@ export async function createApp({ config, orm, redis, logger }: AppDependencies)
     plugins: [
       ...armor.plugins,
       ApolloServerPluginLandingPageDisabled(),
+      ...plugins,
     ],
     logger: { debug: () => {}, info: () => {}, warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
   });

@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
+import type { ApolloServerPlugin } from "@apollo/server";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import type { Redis } from "ioredis";
 import { Client } from "pg";
 import { createApp, type App } from "../../src/app";
 import { loadConfig, type Config } from "../../src/config";
+import type { Context } from "../../src/context";
 import { connectDatabase } from "../../src/database/orm";
 import { createLogger, type Logger } from "../../src/logging/logger";
 import { connectRedis, createRedis } from "../../src/redis/redis";
@@ -33,6 +35,8 @@ export interface TestAppOptions {
   /** Another instance whose database and Redis prefix this one shares (a second server). */
   sharing?: TestApp;
   logger?: Logger;
+  /** Apollo Server plugins to observe the operations this instance serves. */
+  plugins?: ApolloServerPlugin<Context>[];
 }
 
 /**
@@ -55,7 +59,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const orm = await connectDatabase(config.databaseUrl, 5);
   const redis = createRedis(config.redisUrl, config.redisKeyPrefix, logger);
   await connectRedis(redis);
-  const app = await createApp({ config, orm, redis, logger });
+  const app = await createApp({ config, orm, redis, logger, plugins: options.plugins });
   if (config.admin) await app.services.users.ensureAdmin(orm.em.fork(), config.admin);
   const port = await app.listen(0, "127.0.0.1");
   const url = `http://127.0.0.1:${port}`;
