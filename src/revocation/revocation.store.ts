@@ -45,12 +45,11 @@ export class RevocationStore {
   /** Logout: blocks the session and, in the jti set, the access token used, in one round trip. */
   async revokeSessionAndToken(sessionId: string, jti: string, exp: number): Promise<void> {
     const bucket = jtiBucketKey(exp);
-    const bucketExpiresAt = (Math.floor(exp / BUCKET_SECONDS) + 1) * BUCKET_SECONDS + EXPIRY_SLACK_SECONDS;
     const results = await this.redis
       .multi()
       .set(sessionKey(sessionId), "1", "EX", this.sessionEntrySeconds())
       .sadd(bucket, jti)
-      .expireat(bucket, bucketExpiresAt)
+      .expireat(bucket, jtiBucketExpiresAt(exp))
       .exec();
     throwFirstError(results);
   }
@@ -72,8 +71,14 @@ function throwFirstError(results: [Error | null, unknown][] | null): asserts res
   if (failure) throw failure;
 }
 
-function jtiBucketKey(exp: number): string {
+/** The set holding revoked jtis of tokens expiring at `exp` (exported so the benchmark seeds the real structure). */
+export function jtiBucketKey(exp: number): string {
   return `revoked:jti:${Math.floor(exp / BUCKET_SECONDS)}`;
+}
+
+/** When that set may go: after the last token it can hold has expired. */
+export function jtiBucketExpiresAt(exp: number): number {
+  return (Math.floor(exp / BUCKET_SECONDS) + 1) * BUCKET_SECONDS + EXPIRY_SLACK_SECONDS;
 }
 
 function sessionKey(sessionId: string): string {
