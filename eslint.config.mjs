@@ -13,4 +13,6 @@ export default tseslint.config(
     },
   },
   { files: ["**/*.js", "**/*.cjs"], languageOptions: { globals: { module: "writable", require: "readonly", __dirname: "readonly", process: "readonly" } }, rules: { "@typescript-eslint/no-require-imports": "off" } },
+  // The playground's boot script runs in the browser beside the UMD builds it starts.
+  { files: ["playground/**/*.js"], languageOptions: { sourceType: "script", globals: { window: "readonly", document: "readonly", React: "readonly", ReactDOM: "readonly", GraphiQL: "readonly" } } },
 );

@@ -11,6 +11,7 @@ import { buildContext, type Context } from "./context";
 import { databaseIsReachable } from "./database/orm";
 import { createErrorFormatter } from "./errors";
 import { createHttpServer } from "./http/http-server";
+import { createPlayground } from "./http/playground";
 import type { Logger } from "./logging/logger";
 import { redisIsReachable } from "./redis/redis";
 import { buildAppSchema } from "./schema";
@@ -77,6 +78,7 @@ export async function createApp({ config, orm, redis, logger, plugins = [] }: Ap
     trustProxy: config.trustProxy,
     bodyLimitBytes: BODY_LIMIT_BYTES,
     requestTimeoutMs: config.requestTimeoutMs,
+    playground: config.playground ? createPlayground() : undefined,
   });
   // Stopping Apollo then waits for requests in flight before it returns.
   apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));

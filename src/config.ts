@@ -52,6 +52,7 @@ const environmentSchema = z.object({
   PASSWORD_HASH_CONCURRENCY: integer(1, 64).optional(),
   REQUEST_TIMEOUT_MS: integer(50, 120_000).default(10_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+  GRAPHQL_PLAYGROUND: z.enum(["true", "false"], { error: "must be true or false" }).optional(),
 });
 
 export type Environment = z.infer<typeof environmentSchema>["NODE_ENV"];
@@ -89,6 +90,8 @@ export interface Config {
   /** The longest a GraphQL request may run before it is answered SERVICE_UNAVAILABLE. */
   readonly requestTimeoutMs: number;
   readonly logLevel: string;
+  /** Serve GraphiQL to browsers at /graphql: on in development, off in production unless GRAPHQL_PLAYGROUND=true. */
+  readonly playground: boolean;
 }
 
 /** Thrown for a bad environment; the message is one line naming the variable. */
@@ -157,6 +160,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info"),
+    playground: env.GRAPHQL_PLAYGROUND === undefined ? !production : env.GRAPHQL_PLAYGROUND === "true",
   });
 }
 

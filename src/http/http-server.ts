@@ -4,6 +4,7 @@ import { HeaderMap, type ApolloServer } from "@apollo/server";
 import type { Context } from "../context";
 import type { Logger } from "../logging/logger";
 import { clientIp } from "./client-ip";
+import type { Playground } from "./playground";
 
 export const GRAPHQL_PATH = "/graphql";
 
@@ -17,6 +18,8 @@ export interface HttpServerOptions {
   bodyLimitBytes: number;
   /** How long a GraphQL request may run before it is answered 503 SERVICE_UNAVAILABLE. */
   requestTimeoutMs: number;
+  /** GraphiQL for browsers that open the endpoint; absent when the playground is off. */
+  playground?: Playground;
 }
 
 /**
@@ -85,6 +88,10 @@ async function route(request: IncomingMessage, response: ServerResponse, options
   if (path === "/readyz" && (request.method === "GET" || request.method === "HEAD")) {
     const ready = await options.isReady();
     return sendJson(response, ready ? 200 : 503, { status: ready ? "ready" : "unavailable" });
+  }
+  if (options.playground && (request.method === "GET" || request.method === "HEAD")) {
+    if (options.playground.sendAsset(path, response)) return;
+    if (path === GRAPHQL_PATH && acceptsHtml(request) && !new URLSearchParams(search).has("query")) return options.playground.sendPage(response);
   }
   if (path !== GRAPHQL_PATH) {
     return sendJson(response, 404, { errors: [{ message: "Not found", extensions: { code: "BAD_USER_INPUT" } }] });
@@ -173,6 +180,11 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
+}
+
+/** A browser navigating to the endpoint, as opposed to a GraphQL client asking for JSON. */
+function acceptsHtml(request: IncomingMessage): boolean {
+  return /\btext\/html\b/i.test(request.headers.accept ?? "");
 }
 
 function setCommonHeaders(response: ServerResponse): void {
