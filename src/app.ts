@@ -60,6 +60,8 @@ export async function createApp({ config, orm, redis, logger, plugins = [] }: Ap
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
+    // src/index.ts owns signal handling: drain, close connections, exit 0.
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter({ production: config.production, logger }),
     parseOptions: { maxTokens: MAX_TOKENS },
     validationRules: armor.validationRules,
