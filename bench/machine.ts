@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { cpus, loadavg, release, totalmem, type } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Redis } from "ioredis";
 import type { Client } from "pg";
 
@@ -21,18 +21,26 @@ export function describeMachine(): Record<string, string> {
 }
 
 /** Node, the servers and the libraries on the measured path. */
-export async function describeVersions(pg: Client, redis: Redis): Promise<Record<string, string>> {
+export async function describeVersions(pg: Client, redis: Redis, root: string): Promise<Record<string, string>> {
   const versions: Record<string, string> = { node: process.version };
   versions.postgresql = String((await pg.query<{ server_version: string }>("show server_version")).rows[0].server_version);
   versions.redis = /^redis_version:(\S+)/m.exec(await redis.info("server"))?.[1] ?? "unknown";
-  for (const name of PACKAGES) versions[name] = packageVersion(name);
+  for (const name of PACKAGES) versions[name] = packageVersion(root, name);
   versions.commit = gitCommit();
   return versions;
 }
 
-function packageVersion(name: string): string {
+/** The nearest directory at or above `start` holding a package.json. */
+export function projectRoot(start: string): string {
+  for (let directory = start; ; directory = dirname(directory)) {
+    if (existsSync(join(directory, "package.json"))) return directory;
+    if (dirname(directory) === directory) throw new Error(`no package.json above ${start}`);
+  }
+}
+
+function packageVersion(root: string, name: string): string {
   try {
-    const manifest = JSON.parse(readFileSync(join(__dirname, "..", "node_modules", name, "package.json"), "utf8")) as { version: string };
+    const manifest = JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8")) as { version: string };
     return manifest.version;
   } catch {
     return "unknown";

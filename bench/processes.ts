@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
+import { extname, join } from "node:path";
 import type { ChildMessage } from "./ipc-child";
 
 const START_TIMEOUT_MS = 60_000;
@@ -22,11 +22,18 @@ export interface StartOptions {
   stdout?: "ignore" | "inherit";
 }
 
-/** Starts `bench/<script>.ts` as a child process and waits until it listens. */
+/**
+ * Runs as compiled JavaScript (`npm run bench` builds first), like `npm start`:
+ * under ts-node the servers would pay for its hooks, and ts-node loads node's
+ * `domain` module, which puts a wrapper around every event emitted.
+ */
+const compiled = extname(__filename) === ".js";
+
+/** Starts `bench/<script>` as a child process and waits until it listens. */
 export function startServer(script: string, options: StartOptions): Promise<ServerProcess> {
-  const child = fork(join(__dirname, `${script}.ts`), [], {
+  const child = fork(join(__dirname, `${script}${compiled ? ".js" : ".ts"}`), [], {
     env: { ...process.env, ...options.env },
-    execArgv: ["--require", "ts-node/register/transpile-only", ...(options.nodeArgs ?? [])],
+    execArgv: [...(compiled ? [] : ["--require", "ts-node/register/transpile-only"]), ...(options.nodeArgs ?? [])],
     stdio: [ "ignore", options.stdout ?? "ignore", "inherit", "ipc" ],
   });
   return new Promise((resolve, reject) => {

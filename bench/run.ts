@@ -15,7 +15,7 @@ import { Redis } from "ioredis";
 import { Client } from "pg";
 import { loadConfig, type Config } from "../src/config";
 import { medianOf, percentile, runLoad, type LoadResult, type LoadSpec } from "./load";
-import { describeMachine, describeVersions } from "./machine";
+import { describeMachine, describeVersions, projectRoot } from "./machine";
 import { startServer, type ServerProcess } from "./processes";
 import { chartRows, renderMarkdown, renderText, type BenchReport, type ScenarioRow } from "./report";
 import { deleteKeys, seedRevocations, seedUsers, type RevocationSeed } from "./seed";
@@ -26,7 +26,8 @@ const DATABASE_SERVER = process.env.BENCH_DATABASE_SERVER ?? process.env.TEST_DA
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
 const PASSWORD = "correct horse battery staple";
 const FEW_USERS = 10;
-const ROOT = join(__dirname, "..");
+/** The project root: where package.json is, whether this runs from bench/ or from its build. */
+const ROOT = projectRoot(__dirname);
 
 const ME = "query Me { me { id email roles createdAt } }";
 const LOGIN = "mutation Login($input: LoginInput!) { login(input: $input) { accessToken refreshToken expiresIn user { id } } }";
@@ -163,14 +164,14 @@ async function benchmark(plan: Plan, cleanup: Cleanup): Promise<BenchReport> {
   say(`starting the service (database ${databaseName}, key prefix ${redisKeyPrefix})`);
   const service = await startServer("server", {
     env: serviceEnv,
-    nodeArgs: plan.cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${join(__dirname, "profiles")}`] : [],
+    nodeArgs: plan.cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${join(ROOT, "bench", "profiles")}`] : [],
   });
   cleanup.add(() => service.stop());
   const graphqlUrl = `${service.url}/graphql`;
   const pg = new Client({ connectionString: serviceEnv.DATABASE_URL });
   await pg.connect();
   cleanup.add(() => pg.end());
-  const versions = await describeVersions(pg, redis);
+  const versions = await describeVersions(pg, redis, ROOT);
 
   const passwordHash = await hashLikeTheServer(config);
   await seedUsers(pg, { count: FEW_USERS, firstIndex: 1, emailPrefix: "user-", passwordHash });
@@ -406,7 +407,7 @@ async function dropDatabase(name: string): Promise<void> {
 
 function writeOutputs(report: BenchReport, plan: Plan): void {
   // Quick runs prove the writers work without replacing the committed results of the last full run.
-  const resultsDir = plan.quick ? join(tmpdir(), "graphql-auth-service-bench") : __dirname;
+  const resultsDir = join(plan.quick ? tmpdir() : ROOT, plan.quick ? "graphql-auth-service-bench" : "bench");
   const docsDir = plan.quick ? resultsDir : join(ROOT, "docs");
   mkdirSync(resultsDir, { recursive: true });
   mkdirSync(docsDir, { recursive: true });
