@@ -1,6 +1,6 @@
 import jwt from "jsonwebtoken";
 import { createTestApp, TEST_JWT_SECRET, type TestApp } from "../helpers/test-app";
-import { errorCode, type GraphQLResponse } from "../helpers/graphql-client";
+import type { GraphQLResponse } from "../helpers/graphql-client";
 import { decodeJwt, sleep, withPayload } from "../helpers/jwt";
 import { ME, me, refresh, registerUser } from "../helpers/operations";
 

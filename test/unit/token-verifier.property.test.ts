@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { AppError } from "../../src/errors";
-import { TokenService } from "../../src/tokens/token.service";
+import { TokenService, type PairInput } from "../../src/tokens/token.service";
+import { Role } from "../../src/users/role";
 import { forgeJwt, unsignedJwt } from "../helpers/forge";
 import { decodeJwt } from "../helpers/jwt";
 
@@ -12,10 +13,10 @@ const options = { issuer: ISSUER, audience: AUDIENCE, accessTokenTtl: 900, refre
 const verifier = new TokenService({ ...options, secret: SECRET, previousSecret: PREVIOUS_SECRET });
 
 const now = Math.floor(Date.now() / 1000);
-const pairInput = {
+const pairInput: PairInput = {
   userId: "0b8f6c1e-6f0e-4d2a-9d8a-3f1c2b7e9a10",
   email: "someone@example.com",
-  roles: ["USER" as const],
+  roles: [Role.USER],
   userCreatedAt: new Date("2026-01-01T00:00:00.000Z"),
   sessionId: "5d2c1b0a-1111-4222-8333-944455556666",
   accessJti: "a7e1c3d5-0000-4000-8000-000000000001",
