@@ -2,8 +2,9 @@ import { Field, InputType, Int, ObjectType } from "type-graphql";
 import type { SignedIn } from "../sessions/session.service";
 import { toUserType, UserType } from "../users/user.type";
 
+/** Email and password; both operations take the same shape under their own names. */
 @InputType()
-export class RegisterInput {
+abstract class CredentialsInput {
   @Field(() => String)
   email!: string;
 
@@ -12,13 +13,10 @@ export class RegisterInput {
 }
 
 @InputType()
-export class LoginInput {
-  @Field(() => String)
-  email!: string;
+export class RegisterInput extends CredentialsInput {}
 
-  @Field(() => String)
-  password!: string;
-}
+@InputType()
+export class LoginInput extends CredentialsInput {}
 
 @ObjectType()
 export class AuthPayload {
