@@ -1,3 +1,4 @@
+import { UniqueConstraintViolationException } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { AppError } from "../errors";
 import { securityEvent, type Logger } from "../logging/logger";
@@ -66,7 +67,13 @@ export class UserService {
       return existing;
     }
     const user = new User(admin.email, await this.hasher.hash(admin.password), [Role.ADMIN, Role.USER]);
-    await em.persist(user).flush();
+    try {
+      await em.persist(user).flush();
+    } catch (error) {
+      // Another instance starting at the same moment created it first.
+      if (error instanceof UniqueConstraintViolationException) return this.ensureAdmin(em.fork(), admin);
+      throw error;
+    }
     securityEvent(this.logger, "admin.bootstrap", { outcome: "success", userId: user.id });
     return user;
   }

@@ -111,3 +111,22 @@ describe("roles", () => {
     }
   });
 });
+
+describe("admin bootstrap", () => {
+  it("creates one admin when several instances start at once", async () => {
+    const email = "race-admin@example.com";
+    const first = await createTestApp();
+    try {
+      const results = await Promise.allSettled(
+        Array.from({ length: 4 }, () => first.app.services.users.ensureAdmin(first.orm.em.fork(), { email, password: ADMIN_PASSWORD })),
+      );
+      expect(results.map((result) => result.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "fulfilled"]);
+      const ids = new Set(results.map((result) => (result as PromiseFulfilledResult<{ id: string }>).value.id));
+      expect(ids.size).toBe(1);
+      const [{ count }] = await first.orm.em.getConnection().execute("select count(*)::int as count from users where email = ?", [email]);
+      expect(count).toBe(1);
+    } finally {
+      await first.close();
+    }
+  });
+});
