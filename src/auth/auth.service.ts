@@ -19,8 +19,9 @@ export class AuthService {
   ) {}
 
   async register(em: EntityManager, input: { email: string; password: string }, ip: string): Promise<SignedIn> {
-    const { email, password } = parseCredentials(input);
+    // Every call counts against the IP, valid or not: probing input costs attempts too.
     await this.rateLimiter.consumeIpAttempt(ip);
+    const { email, password } = parseCredentials(input);
     // Cheap check first so a taken email costs no hash; the unique index settles races.
     if (await em.count(User, { email })) throw new AppError(ErrorCode.EMAIL_TAKEN);
 
@@ -39,8 +40,9 @@ export class AuthService {
   }
 
   async login(em: EntityManager, input: { email: string; password: string }, ip: string): Promise<SignedIn> {
+    await this.loggingRefusal(ip, this.rateLimiter.consumeIpAttempt(ip));
     const { email, password } = parseCredentials(input);
-    await this.countLoginAttempt(email, ip);
+    await this.loggingRefusal(ip, this.rateLimiter.consumeLoginAttempt(email));
 
     const user = await em.findOne(User, { email }, { populate: ["passwordHash"] });
     // Unknown emails verify against a dummy hash: same work, same answer, same time.
@@ -57,11 +59,10 @@ export class AuthService {
     return signedIn;
   }
 
-  /** Counts the attempt against the IP and the email; a refusal is a security event too. */
-  private async countLoginAttempt(email: string, ip: string): Promise<void> {
+  /** A login refused by a rate limit is a security event too. */
+  private async loggingRefusal(ip: string, attempt: Promise<void>): Promise<void> {
     try {
-      await this.rateLimiter.consumeIpAttempt(ip);
-      await this.rateLimiter.consumeLoginAttempt(email);
+      await attempt;
     } catch (error) {
       if (error instanceof AppError && error.code === ErrorCode.TOO_MANY_REQUESTS) {
         securityEvent(this.logger, "login", { outcome: "refused", ip, reason: "rate limited" });

@@ -247,6 +247,15 @@ describe("auth attempts per client IP", () => {
     expect((await me(server.client, registered.accessToken)).errors).toBeUndefined();
   });
 
+  it("counts calls with invalid input too, so probing input is no free pass", async () => {
+    server = await createTestApp({ env: { AUTH_ATTEMPTS_PER_IP: "2" } });
+    expect(errorCode(await server.client.request(REGISTER, { variables: { input: { email: "not-an-email", password: TEST_PASSWORD } } }))).toBe("BAD_USER_INPUT");
+    expect(errorCode(await login(server.client, "also-not-an-email"))).toBe("BAD_USER_INPUT");
+
+    const third = await server.client.request(REGISTER, { variables: { input: { email: uniqueEmail(), password: TEST_PASSWORD } } });
+    expect(errorCode(third)).toBe("TOO_MANY_REQUESTS");
+  });
+
   it("behind TRUST_PROXY=1 takes the address the proxy appended, not what the client wrote before it", async () => {
     server = await createTestApp({ env: { AUTH_ATTEMPTS_PER_IP: "2", TRUST_PROXY: "1" } });
     const attempt = (forwardedFor: string) => login(new ClientBehindProxy(server.url, forwardedFor), uniqueEmail(), "not the password");
