@@ -53,6 +53,8 @@ export class AuthService {
     }
 
     await this.rateLimiter.forgiveLoginAttempt(email);
+    // Raised parameters reach existing accounts as their owners sign in.
+    if (this.hasher.needsRehash(user.passwordHash)) user.passwordHash = await this.hasher.hash(password);
     const signedIn = this.sessions.start(em, user);
     await em.flush();
     securityEvent(this.logger, "login", { outcome: "success", userId: user.id, sessionId: signedIn.session.id, ip });

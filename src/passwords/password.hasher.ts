@@ -47,6 +47,11 @@ export class PasswordHasher {
     return hash !== undefined && matches;
   }
 
+  /** True when `hash` was made with other parameters than the configured ones (then rehash on the next login). */
+  needsRehash(hash: string): boolean {
+    return argon2.needsRehash(hash, { memoryCost: this.options.memoryKiB, timeCost: this.options.timeCost, parallelism: this.options.parallelism });
+  }
+
   /** Makes the dummy hash ahead of the first login that needs it. */
   async warmUp(): Promise<void> {
     await this.dummy();

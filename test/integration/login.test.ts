@@ -52,3 +52,23 @@ describe("login", () => {
     expect(response.errors![0].message).toMatch(/^email: /);
   });
 });
+
+describe("login after the argon2 parameters were raised", () => {
+  it("rehashes the password with the new parameters, and the password still works", async () => {
+    const registered = await registerUser(server.client);
+    const stronger = await createTestApp({ sharing: server, env: { ARGON2_MEMORY_KIB: "2048", ARGON2_TIME_COST: "2" } });
+    try {
+      const hashOf = async () =>
+        (await server.orm.em.getConnection().execute("select password_hash from users where id = ?", [registered.user.id]))[0].password_hash as string;
+      expect(await hashOf()).toMatch(/^\$argon2id\$v=19\$m=1024,p=1,t=1\$/);
+
+      expect((await login(stronger.client, registered.user.email, registered.password)).errors).toBeUndefined();
+
+      expect(await hashOf()).toMatch(/^\$argon2id\$v=19\$m=2048,p=1,t=2\$/);
+      expect((await login(stronger.client, registered.user.email, registered.password)).errors).toBeUndefined();
+      expect((await login(stronger.client, registered.user.email, "wrong password!")).errors?.[0].extensions?.code).toBe("INVALID_CREDENTIALS");
+    } finally {
+      await stronger.close();
+    }
+  });
+});
