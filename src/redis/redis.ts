@@ -19,6 +19,10 @@ export function createRedis(url: string, keyPrefix: string, logger: Logger): Red
     maxRetriesPerRequest: 1,
     lazyConnect: true,
     retryStrategy: (attempt) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
+    // Commands issued by concurrent requests in one turn of the event loop go
+    // out in one write: under load the socket write was the largest single
+    // cost of an authenticated request.
+    enableAutoPipelining: true,
   });
   let lastLogged = 0;
   redis.on("error", (error: Error) => {
