@@ -4,14 +4,26 @@ import { AppError, AuthFailure } from "../errors";
 import { securityEvent, type Logger } from "../logging/logger";
 import type { RevocationStore } from "../revocation/revocation.store";
 import type { TokenPair, TokenService } from "../tokens/token.service";
+import type { Role } from "../users/role";
 import { User } from "../users/user.entity";
 import { Session } from "./session.entity";
 
+/** Who a pair is signed for: a user entity, or the same fields read straight from a row. */
+export interface Account {
+  id: string;
+  email: string;
+  roles: readonly Role[];
+  createdAt: Date;
+}
+
 export interface SignedIn {
-  user: User;
-  session: Session;
+  user: Account;
+  session: { id: string };
   tokens: TokenPair;
 }
+
+/** What a pair is signed from: the session's token ids and issue time. */
+type PairSource = Pick<Session, "id" | "accessJti" | "refreshJti" | "issuedAt">;
 
 export interface SessionServiceOptions {
   refreshTokenTtl: number;
@@ -53,6 +65,8 @@ export class SessionService {
    */
   async rotate(em: EntityManager, refreshToken: string, ip: string): Promise<SignedIn> {
     const claims = this.tokens.verifyRefresh(refreshToken);
+    const rotated = await this.rotateCurrent(em, claims);
+    if (rotated) return rotated;
     const outcome = await em.transactional(async (tx): Promise<RotationOutcome> => {
       const session = await tx.findOne(Session, { id: claims.sid }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!session || session.user.id !== claims.sub || session.revokedAt) return { kind: "revoked" };
@@ -84,6 +98,32 @@ export class SessionService {
     }
   }
 
+  /**
+   * The common case, a first exchange of the current refresh token, as one
+   * statement: the row lock and the `refresh_jti` condition make a racing
+   * exchange of the same token wait and then find nothing, so it falls back
+   * to the locked path above and gets this pair as a grace repeat. Five
+   * statements through the ORM cost several times more under load.
+   */
+  private async rotateCurrent(em: EntityManager, claims: { sid: string; sub: string; jti: string }): Promise<SignedIn | undefined> {
+    const now = this.now();
+    const issuedAt = wholeSeconds(now);
+    const session = { id: claims.sid, refreshJti: randomUUID(), accessJti: randomUUID(), issuedAt };
+    // to_json: the driver hands timestamps over as PostgreSQL text; JSON gives ISO 8601, which Date reads exactly.
+    const rows: Array<{ id: string; email: string; roles: Role[]; created_at: string }> = await em.getConnection().execute(
+      `update sessions as s
+          set previous_refresh_jti = s.refresh_jti, refresh_jti = ?, access_jti = ?, issued_at = ?, expires_at = ?, updated_at = ?
+         from users as u
+        where s.id = ? and s.user_id = ? and s.refresh_jti = ? and s.revoked_at is null and u.id = s.user_id
+        returning u.id, u.email, u.roles, to_json(u.created_at) as created_at`,
+      [session.refreshJti, session.accessJti, issuedAt, this.refreshExpiry(issuedAt), now, claims.sid, claims.sub, claims.jti],
+    );
+    if (rows.length !== 1) return undefined;
+    const [{ id, email, roles, created_at: createdAt }] = rows;
+    const user = { id, email, roles, createdAt: new Date(createdAt) };
+    return { user, session, tokens: this.pairFor(session, user) };
+  }
+
   /** Ends the caller's session: the access token used, every other access token of the session, and its refresh token. */
   async end(em: EntityManager, caller: { sessionId: string; tokenId: string; tokenExpiresAt: number }): Promise<void> {
     await em.transactional(async (tx) => {
@@ -97,7 +137,7 @@ export class SessionService {
     return jti === session.previousRefreshJti && sinceFirstExchange <= this.options.refreshReuseGrace;
   }
 
-  private pairFor(session: Session, user: User): TokenPair {
+  private pairFor(session: PairSource, user: Account): TokenPair {
     return this.tokens.issuePair({
       userId: user.id,
       email: user.email,
