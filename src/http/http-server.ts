@@ -44,10 +44,12 @@ class HttpError extends Error {
  * framework layer that would cost more than the GraphQL work it carries.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
+  // Access lines hold only the fields below, none secret: they skip the redaction every other line pays for (half their cost).
+  const accessLog = options.logger.child({}, { redact: [] });
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (request, response) => {
     const started = process.hrtime.bigint();
     response.on("finish", () => {
-      options.logger.info(
+      accessLog.info(
         {
           method: request.method,
           path: request.url?.split("?")[0],
@@ -136,21 +138,44 @@ async function route(request: IncomingMessage, response: ServerResponse, options
 async function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
   const declared = Number(request.headers["content-length"]);
   if (declared > limit) throw new HttpError(413, "BAD_USER_INPUT", `Request body exceeds ${limit} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new HttpError(413, "BAD_USER_INPUT", `Request body exceeds ${limit} bytes`);
-    chunks.push(chunk);
-  }
+  const body = await readBody(request, limit);
   const contentType = request.headers["content-type"] ?? "";
   if (!/^application\/json\b/i.test(contentType)) return undefined;
-  if (size === 0) return undefined;
+  if (body.length === 0) return undefined;
   try {
-    return JSON.parse(Buffer.concat(chunks, size).toString("utf8"));
+    return JSON.parse(body.toString("utf8"));
   } catch {
     throw new HttpError(400, "BAD_USER_INPUT", "Request body is not valid JSON");
   }
+}
+
+/**
+ * The whole body, or 413 as soon as it passes `limit`. Stream events rather
+ * than an async iterator: the iterator's machinery cost more per request
+ * than reading a small body.
+ */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.off("data", onData);
+        request.pause();
+        reject(new HttpError(413, "BAD_USER_INPUT", `Request body exceeds ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    request.on("data", onData);
+    request.once("end", () => resolve(Buffer.concat(chunks, size)));
+    request.once("error", reject);
+    // A client that goes away mid-body ends neither with "end" nor always with "error".
+    request.once("close", () => {
+      if (!request.complete) reject(new Error("request closed before its body was read"));
+    });
+  });
 }
 
 /**
