@@ -18,6 +18,8 @@ import { buildAppSchema } from "./schema";
 import { createServices, type Services } from "./services";
 
 const BODY_LIMIT_BYTES = 100 * 1024;
+/** A dependency that takes longer than this to answer a trivial check counts as down: /readyz must not hang with it. */
+const READINESS_TIMEOUT_MS = 1000;
 const MAX_TOKENS = 1000;
 
 export interface AppDependencies {
@@ -75,7 +77,7 @@ export async function createApp({ config, orm, redis, logger, plugins = [] }: Ap
   const httpServer = createHttpServer({
     apollo,
     buildContext: (request) => buildContext(orm, services, request),
-    isReady: async () => (await Promise.all([databaseIsReachable(orm), redisIsReachable(redis)])).every(Boolean),
+    isReady: () => answersWithin(READINESS_TIMEOUT_MS, Promise.all([databaseIsReachable(orm), redisIsReachable(redis)])),
     logger,
     trustProxy: config.trustProxy,
     bodyLimitBytes: BODY_LIMIT_BYTES,
@@ -97,4 +99,17 @@ export async function createApp({ config, orm, redis, logger, plugins = [] }: Ap
       }),
     close: () => apollo.stop(),
   };
+}
+
+/** True when every check answered true within `ms`; false when one failed or took longer. */
+async function answersWithin(ms: number, checks: Promise<boolean[]>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([checks.then((results) => results.every(Boolean)), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

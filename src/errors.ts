@@ -105,10 +105,16 @@ export function isUnavailable(error: unknown): boolean {
   if (/Stream isn't writeable|Connection is closed|Command timed out|MaxRetriesPerRequest|Reached the max retries/.test(error.message)) {
     return true;
   }
-  // knex / pg: the pool could not hand out a connection in time, or the connection dropped.
-  if (/Knex: Timeout acquiring a connection|Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/.test(error.message)) {
+  // knex / pg: no connection from the pool in time, no answer to the connection
+  // attempt ("timeout expired") or to a query, or the connection dropped or was closed.
+  if (/Knex: Timeout acquiring a connection|Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|^timeout expired$|Query read timeout|is not queryable/.test(error.message)) {
     return true;
   }
+  // knex hands out a transaction whose BEGIN failed (the connection broke or
+  // timed out) as if it had started; its first query then fails with this.
+  // Request code never reuses a finished transaction, so here it means the
+  // connection was lost.
+  if (/Transaction query already complete/.test(error.message)) return true;
   return error.cause !== undefined && error.cause !== error && isUnavailable(error.cause);
 }
 

@@ -1,0 +1,166 @@
+import { Client } from "pg";
+import { errorCode, type GraphQLResponse } from "../helpers/graphql-client";
+import { startDisposablePostgres, startDisposableRedis, waitUntil, type DisposableServer } from "../helpers/disposable-servers";
+import { LOGOUT, login, me, refresh, REGISTER, registerUser, uniqueEmail, type AuthPayload } from "../helpers/operations";
+import { startServiceProcess, type ServiceProcess } from "../helpers/service-process";
+import { TEST_JWT_SECRET } from "../helpers/test-app";
+
+/**
+ * PostgreSQL holds users and sessions. While it is away, everything that
+ * needs it (register, login, refresh, logout) is refused fast, and the
+ * service comes back by itself. The service runs as its own process (the
+ * real entry point) against a PostgreSQL this file starts, crashes and freezes.
+ */
+jest.setTimeout(60_000);
+
+/** The issue's bound for an answer while a dependency is away. */
+const FAIL_FAST_MS = 2000;
+
+let redis: DisposableServer;
+let postgres: DisposableServer;
+let service: ServiceProcess;
+let alice: AuthPayload & { password: string };
+
+beforeAll(async () => {
+  [redis, postgres] = await Promise.all([startDisposableRedis(), startDisposablePostgres()]);
+  service = await startServiceProcess({
+    NODE_ENV: "production",
+    JWT_SECRET: TEST_JWT_SECRET,
+    DATABASE_URL: `${postgres.url}/auth`,
+    REDIS_URL: redis.url,
+    LOG_LEVEL: "warn",
+  });
+  alice = await registerUser(service.client);
+});
+
+afterAll(async () => {
+  await service?.stop();
+  await Promise.all([redis?.destroy(), postgres?.destroy()]);
+});
+
+async function timed<T>(call: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = performance.now();
+  const result = await call();
+  return { result, ms: performance.now() - started };
+}
+
+function expectRefusedAsUnavailable(response: GraphQLResponse<unknown>, ms: number): void {
+  expect(response.data ?? null).toBeNull();
+  expect(response.errors).toHaveLength(1);
+  expect(errorCode(response)).toBe("SERVICE_UNAVAILABLE");
+  expect(response.errors![0].message).not.toMatch(/postgres|knex|pool|ECONNREFUSED|timeout|terminat/i);
+  expect(ms).toBeLessThan(FAIL_FAST_MS);
+}
+
+async function readiness(): Promise<{ status: number; ms: number }> {
+  const { result, ms } = await timed(() => fetch(`${service.url}/readyz`));
+  return { status: result.status, ms };
+}
+
+async function connectionsIdleInTransaction(): Promise<number> {
+  const client = new Client({ connectionString: `${postgres.url}/postgres` });
+  await client.connect();
+  try {
+    const { rows } = await client.query("select count(*)::int as count from pg_stat_activity where datname = 'auth' and state like 'idle in transaction%'");
+    return rows[0].count;
+  } finally {
+    await client.end();
+  }
+}
+
+async function loginWorks(): Promise<boolean> {
+  return (await login(service.client, alice.user.email, alice.password)).data?.login.user.id === alice.user.id;
+}
+
+/** The four operations that need PostgreSQL, sent at once as concurrent clients would. */
+async function expectRefusalsOfEveryDatabaseOperation(): Promise<void> {
+  const answers = await Promise.all([
+    timed(() => login(service.client, alice.user.email, alice.password)),
+    timed(() => service.client.request(REGISTER, { variables: { input: { email: uniqueEmail(), password: "long enough password" } } })),
+    timed(() => refresh(service.client, alice.refreshToken)),
+    timed(() => service.client.request(LOGOUT, { token: alice.accessToken })),
+  ]);
+  for (const { result, ms } of answers) expectRefusedAsUnavailable(result, ms);
+}
+
+describe("while PostgreSQL is down (crashed)", () => {
+  beforeAll(async () => {
+    await postgres.crash();
+  });
+
+  it("refuses login, register, refresh and logout with SERVICE_UNAVAILABLE within 2 s", async () => {
+    await expectRefusalsOfEveryDatabaseOperation();
+  });
+
+  it("answers /readyz 503 at once while /healthz stays 200", async () => {
+    const ready = await readiness();
+    expect(ready.status).toBe(503);
+    expect(ready.ms).toBeLessThan(FAIL_FAST_MS);
+    expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
+  });
+
+  it("keeps answering me: an access token needs only its signature and the Redis revocation check", async () => {
+    const response = await me(service.client, alice.accessToken);
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.me.id).toBe(alice.user.id);
+  });
+});
+
+describe("when PostgreSQL comes back after a crash", () => {
+  beforeAll(async () => {
+    await postgres.start();
+  });
+
+  it("serves login, register and refresh again within seconds without a restart", async () => {
+    const { ms } = await timed(() => waitUntil(loginWorks, "login to work again", 10_000));
+    expect(ms).toBeLessThan(5000);
+    expect((await readiness()).status).toBe(200);
+    const registered = await service.client.request<{ register: AuthPayload }>(REGISTER, { variables: { input: { email: uniqueEmail(), password: "long enough password" } } });
+    expect(registered.errors).toBeUndefined();
+    const refreshed = await refresh(service.client, alice.refreshToken);
+    expect(refreshed.errors).toBeUndefined();
+    alice = { ...alice, ...refreshed.data!.refresh };
+  });
+});
+
+describe("while PostgreSQL hangs (frozen: connections open, no answers)", () => {
+  beforeAll(async () => {
+    // Several open connections in the pool, as under real traffic, so the requests below reach a hung server.
+    await Promise.all(Array.from({ length: 6 }, () => readiness()));
+    postgres.freeze();
+  });
+
+  afterAll(() => {
+    postgres.thaw();
+  });
+
+  it("refuses login, register, refresh and logout with SERVICE_UNAVAILABLE within 2 s", async () => {
+    await expectRefusalsOfEveryDatabaseOperation();
+  });
+
+  it("answers /readyz 503 within 2 s instead of hanging with it", async () => {
+    const ready = await readiness();
+    expect(ready.status).toBe(503);
+    expect(ready.ms).toBeLessThan(FAIL_FAST_MS);
+  });
+});
+
+describe("after the freeze", () => {
+  it("leaves no transaction open on the server for the next request to inherit", async () => {
+    // A BEGIN sent into the freeze runs once PostgreSQL thaws; had its connection gone back to
+    // the pool, the next request to borrow it would run, and commit, inside that transaction.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await connectionsIdleInTransaction()).toBe(0);
+  });
+
+  it("serves again within seconds and the process never died", async () => {
+    const { ms } = await timed(() => waitUntil(loginWorks, "login to work again", 15_000));
+    expect(ms).toBeLessThan(10_000);
+    expect((await readiness()).status).toBe(200);
+
+    expect(service.alive()).toBe(true);
+    expect(await service.stop()).toBe(0);
+    // Outages are warnings; an error line would mean something escaped as a bug or a rejection.
+    expect(service.output()).not.toMatch(/unhandled rejection|uncaught|"level":(50|60)/i);
+  });
+});
