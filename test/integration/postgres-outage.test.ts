@@ -15,6 +15,8 @@ jest.setTimeout(60_000);
 
 /** The bound for an answer while a dependency is away. */
 const FAIL_FAST_MS = 2000;
+/** /readyz gives up after 1 s; the PostgreSQL query timeout (1.5 s) must not be what answers it. */
+const READINESS_BOUND_MS = 1400;
 
 let redis: DisposableServer;
 let postgres: DisposableServer;
@@ -138,10 +140,10 @@ describe("while PostgreSQL hangs (frozen: connections open, no answers)", () => 
     await expectRefusalsOfEveryDatabaseOperation();
   });
 
-  it("answers /readyz 503 within 2 s instead of hanging with it", async () => {
+  it("answers /readyz 503 after its own 1 s deadline instead of waiting for the query timeout", async () => {
     const ready = await readiness();
     expect(ready.status).toBe(503);
-    expect(ready.ms).toBeLessThan(FAIL_FAST_MS);
+    expect(ready.ms).toBeLessThan(READINESS_BOUND_MS);
   });
 });
 
