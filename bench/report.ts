@@ -111,6 +111,7 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
     `- **growth: revocations**: \`me\` with no revoked tokens, then with ${Number(s.seededRevocations).toLocaleString("en-US")} revoked jtis in the very Redis set the token is checked against (seeded by a pipelined script into the store's bucketed set structure). Target: at most 10 % slower.`,
     `- **memory**: the server's RSS after ${report.memory.earlySeconds} s and after ${report.memory.lateSeconds} s of one continuous \`me\` load. Target: no growth beyond 10 % (no leak).`,
     "- **p50 / p99**: latency percentiles seen by the load generator (autocannon), in milliseconds; **failures**: connection errors, timeouts, non-2xx answers and answers that failed their check. **requests**: total over all runs.",
+    "- H and `me`, and A and `login`, are measured in alternating runs (H, me, H, me, ...), so a figure and its baseline see the same moments of a shared machine; each figure is the median of its runs. The growth pairs are measured before and after seeding.",
     "- Load generator and servers share the machine's cores (loopback only), as the issue's own reference figures did; PostgreSQL and Redis are the shared instances the tests use, each benchmark in its own database and key prefix.",
     "",
     "## Settings",

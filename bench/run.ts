@@ -33,6 +33,17 @@ const ME = "query Me { me { id email roles createdAt } }";
 const LOGIN = "mutation Login($input: LoginInput!) { login(input: $input) { accessToken refreshToken expiresIn user { id } } }";
 const REFRESH = "mutation Refresh($refreshToken: String!) { refresh(refreshToken: $refreshToken) { accessToken refreshToken expiresIn } }";
 
+interface Runner {
+  title: string;
+  warmUp(): Promise<unknown>;
+  run(): Promise<LoadResult>;
+}
+
+interface Measured {
+  result: LoadResult;
+  runs: LoadResult[];
+}
+
 interface Plan {
   quick: boolean;
   seconds: number;
@@ -135,26 +146,40 @@ async function benchmark(plan: Plan, cleanup: Cleanup): Promise<BenchReport> {
   const machine = describeMachine();
   const warmUp = (spec: LoadSpec) => runLoad(spec, plan.warmUpSeconds);
 
-  /** Warm-up, then `plan.runs` runs; the spec is made afresh for each (fresh tokens, topped-up pools). */
-  async function measure(title: string, makeSpec: () => Promise<LoadSpec>): Promise<{ result: LoadResult; runs: LoadResult[] }> {
-    await warmUp(await makeSpec());
-    const runs: LoadResult[] = [];
-    for (let run = 0; run < plan.runs; run += 1) runs.push(await runLoad(await makeSpec(), plan.seconds));
-    const result = medianOf(runs);
-    say(`${title}: ${result.requestsPerSecond.toFixed(1)}/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.failures} failures`);
-    return { result, runs };
+  /** A load whose spec is made afresh for every run (fresh tokens, topped-up pools). */
+  const loadRunner = (title: string, makeSpec: () => Promise<LoadSpec>): Runner => ({
+    title,
+    warmUp: async () => warmUp(await makeSpec()),
+    run: async () => runLoad(await makeSpec(), plan.seconds),
+  });
+
+  /**
+   * Warms every runner up, then runs them in turn `plan.runs` times, so a
+   * figure and its baseline see the same moments of a shared machine.
+   */
+  async function measureAlternating(...runners: Runner[]): Promise<Measured[]> {
+    for (const runner of runners) await runner.warmUp();
+    const runs: LoadResult[][] = runners.map(() => []);
+    for (let run = 0; run < plan.runs; run += 1) {
+      for (const [index, runner] of runners.entries()) runs[index].push(await runner.run());
+    }
+    return runners.map((runner, index) => {
+      const result = medianOf(runs[index]);
+      say(`${runner.title}: ${result.requestsPerSecond.toFixed(1)}/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.failures} failures`);
+      return { result, runs: runs[index] };
+    });
   }
+
+  const measure = async (title: string, makeSpec: () => Promise<LoadSpec>) => (await measureAlternating(loadRunner(title, makeSpec)))[0];
 
   say(`${plan.quick ? "quick mode: 1 s per figure, no timing asserted, " : ""}${plan.runs} x ${plan.seconds} s per figure at ${plan.connections} connections`);
 
-  // Baseline H first, alone on the machine.
+  // Baseline H runs beside the service (idle while the other is loaded), so their runs can alternate.
   const apollo = await startServer("apollo-baseline", { env: { NODE_ENV: "production" } });
   cleanup.add(() => apollo.stop());
   const typenameBody = JSON.stringify({ query: "{ __typename }" });
   const typenameAnswer = await post(apollo.url, typenameBody);
   expectJson(typenameAnswer, (answer) => answer.data?.__typename === "Query", "baseline H");
-  const apolloBaseline = await measure("baseline H", async () => ({ url: apollo.url, connections: plan.connections, body: typenameBody, expectBody: typenameAnswer }));
-  await apollo.stop();
 
   cleanup.add(() => dropDatabase(databaseName));
   const redis = new Redis(REDIS_URL, { keyPrefix: redisKeyPrefix, lazyConnect: true });
@@ -196,14 +221,13 @@ async function benchmark(plan: Plan, cleanup: Cleanup): Promise<BenchReport> {
   const meToken = async () => (await login(meUser)).accessToken;
   const freshMe = async () => meSpec(await meToken());
 
-  const me = await measure("me", freshMe);
+  const [apolloBaseline, me] = await measureAlternating(
+    loadRunner("baseline H", async () => ({ url: apollo.url, connections: plan.connections, body: typenameBody, expectBody: typenameAnswer })),
+    loadRunner("me", freshMe),
+  );
+  await apollo.stop();
 
   say(`baseline A: argon2.verify, ${config.password.concurrency} in flight (m=${config.password.memoryKiB} KiB, t=${config.password.timeCost}, p=${config.password.parallelism})`);
-  await argon2Load(passwordHash, config, plan.warmUpSeconds);
-  const argon2Runs: LoadResult[] = [];
-  for (let run = 0; run < plan.runs; run += 1) argon2Runs.push(await argon2Load(passwordHash, config, plan.seconds));
-  const argon2Baseline = medianOf(argon2Runs);
-  say(`baseline A: ${argon2Baseline.requestsPerSecond.toFixed(1)}/s, p99 ${argon2Baseline.p99.toFixed(1)} ms`);
 
   const loginSpec = (): LoadSpec => ({
     url: graphqlUrl,
@@ -211,7 +235,11 @@ async function benchmark(plan: Plan, cleanup: Cleanup): Promise<BenchReport> {
     nextBody: () => JSON.stringify({ query: LOGIN, variables: { input: { email: userEmail(), password: PASSWORD } } }),
     verifyBody: (body) => body.includes('"accessToken"') && !body.includes('"errors"'),
   });
-  const loginResult = await measure("login", async () => loginSpec());
+  const [argon2, loginResult] = await measureAlternating(
+    { title: "baseline A", warmUp: () => argon2Load(passwordHash, config, plan.warmUpSeconds), run: () => argon2Load(passwordHash, config, plan.seconds) },
+    loadRunner("login", async () => loginSpec()),
+  );
+  const argon2Baseline = argon2.result;
 
   // Each request spends one refresh token and its answer carries the next; the pool holds one live token per session.
   const refreshPool: string[] = [];
@@ -285,7 +313,7 @@ async function benchmark(plan: Plan, cleanup: Cleanup): Promise<BenchReport> {
   const scenarios: ScenarioRow[] = [
     { id: "baseline-h", title: "baseline H: bare Apollo", load: connections, unit: "req/s", ...apolloBaseline, note: "baseline" },
     { id: "me", title: "me", load: connections, unit: "req/s", ...me, note: ratio(me.result.requestsPerSecond, apolloBaseline.result.requestsPerSecond, "H") },
-    { id: "baseline-a", title: "baseline A: argon2.verify", load: `${config.password.concurrency} in flight`, unit: "verifies/s", result: argon2Baseline, runs: argon2Runs, note: "baseline" },
+    { id: "baseline-a", title: "baseline A: argon2.verify", load: `${config.password.concurrency} in flight`, unit: "verifies/s", ...argon2, note: "baseline" },
     { id: "login", title: "login", load: `${loginConnections} connections`, unit: "logins/s", ...loginResult, note: ratio(loginResult.result.requestsPerSecond, argon2Baseline.requestsPerSecond, "A") },
     { id: "refresh", title: "refresh", load: connections, unit: "refreshes/s", ...refresh, note: ratio(refresh.result.requestsPerSecond, me.result.requestsPerSecond, "me") },
     { id: "me-under-login", title: "me while login is saturated", load: connections, unit: "req/s", result: meUnderLogin, runs: underLoginRuns, note: ratio(meUnderLogin.requestsPerSecond, me.result.requestsPerSecond, "idle me") },
