@@ -165,7 +165,7 @@ async function benchmark(plan: Plan, cleanup: Cleanup): Promise<BenchReport> {
     }
     return runners.map((runner, index) => {
       const result = medianOf(runs[index]);
-      say(`${runner.title}: ${result.requestsPerSecond.toFixed(1)}/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.failures} failures`);
+      say(`${runner.title}: ${result.requestsPerSecond.toFixed(1)}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${result.failures} failures`);
       return { result, runs: runs[index] };
     });
   }
