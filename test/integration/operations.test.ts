@@ -39,6 +39,19 @@ function startSlowRequest(port: number) {
   return { headersSent, response, finish: () => request.end(body.slice(5)) };
 }
 
+/** The entry point in production mode, on a database that does not exist yet. */
+async function startProductionService(label: string) {
+  const databaseName = `auth_test_${label}_${randomBytes(4).toString("hex")}`;
+  const service = await startServiceProcess({
+    ...BASE_ENV,
+    NODE_ENV: "production",
+    JWT_SECRET: TEST_JWT_SECRET,
+    DATABASE_URL: `${TEST_SERVER_URL}/${databaseName}`,
+    REDIS_KEY_PREFIX: `test:${databaseName}:`,
+  });
+  return { databaseName, service };
+}
+
 async function withDatabaseClient<T>(use: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: `${TEST_SERVER_URL}/postgres` });
   await client.connect();
@@ -65,14 +78,7 @@ describe("configuration", () => {
 
 describe("start-up", () => {
   it("creates a missing database, applies the committed migrations, and serves with production parameters", async () => {
-    const databaseName = `auth_test_create_${randomBytes(4).toString("hex")}`;
-    const service = await startServiceProcess({
-      ...BASE_ENV,
-      NODE_ENV: "production",
-      JWT_SECRET: TEST_JWT_SECRET,
-      DATABASE_URL: `${TEST_SERVER_URL}/${databaseName}`,
-      REDIS_KEY_PREFIX: `test:${databaseName}:`,
-    });
+    const { databaseName, service } = await startProductionService("create");
     try {
       const registered = await registerUser(service.client);
       expect((await me(service.client, registered.accessToken)).data?.me.email).toBe(registered.user.email);
@@ -91,14 +97,7 @@ describe("start-up", () => {
   });
 
   it("logs one JSON line per request in production, without tokens or passwords", async () => {
-    const databaseName = `auth_test_logs_${randomBytes(4).toString("hex")}`;
-    const service = await startServiceProcess({
-      ...BASE_ENV,
-      NODE_ENV: "production",
-      JWT_SECRET: TEST_JWT_SECRET,
-      DATABASE_URL: `${TEST_SERVER_URL}/${databaseName}`,
-      REDIS_KEY_PREFIX: `test:${databaseName}:`,
-    });
+    const { databaseName, service } = await startProductionService("logs");
     let registered: Awaited<ReturnType<typeof registerUser>>;
     try {
       registered = await registerUser(service.client);
@@ -108,8 +107,7 @@ describe("start-up", () => {
       expect(await service.stop()).toBe(0);
       await withDatabaseClient((client) => client.query(`drop database if exists "${databaseName}" with (force)`));
     }
-    const lines = service.output().trim().split("\n");
-    const entries = lines.map((line) => JSON.parse(line));
+    const entries: { msg: string; [field: string]: unknown }[] = service.output().trim().split("\n").map((line) => JSON.parse(line));
     const requests = entries.filter((entry) => entry.msg === "request");
     expect(requests.filter((entry) => entry.path === "/graphql").map((entry) => [entry.method, entry.status])).toEqual([
       ["POST", 200],
