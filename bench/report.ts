@@ -26,21 +26,28 @@ export interface BenchReport {
   memory: { earlySeconds: number; lateSeconds: number; earlyRss: number; lateRss: number; earlyHeapUsed: number; lateHeapUsed: number };
 }
 
+const SCENARIO_COLUMNS = ["scenario", "load", "rate", "p50 ms", "p99 ms", "requests", "failures", "ratio"];
+
+/** One row per scenario, the same in the printed table and in docs/benchmarks.md. */
+function scenarioRows(report: BenchReport): string[][] {
+  return report.scenarios.map((row) => [
+    row.title,
+    row.load,
+    `${formatNumber(row.result.requestsPerSecond)} ${row.unit}`,
+    formatNumber(row.result.p50),
+    formatNumber(row.result.p99),
+    String(row.result.requests),
+    String(row.result.failures),
+    row.note ?? "",
+  ]);
+}
+
 /** The plain-text table printed at the end of a run. */
 export function renderText(report: BenchReport): string {
   const lines = [
     table(
-      ["scenario", "load", "rate", "p50 ms", "p99 ms", "requests", "failures", "ratio"],
-      report.scenarios.map((row) => [
-        row.title,
-        row.load,
-        `${formatNumber(row.result.requestsPerSecond)} ${row.unit}`,
-        formatNumber(row.result.p50),
-        formatNumber(row.result.p99),
-        String(row.result.requests),
-        String(row.result.failures),
-        row.note ?? "",
-      ]),
+      SCENARIO_COLUMNS,
+      scenarioRows(report),
     ),
     "",
     table(
@@ -75,17 +82,8 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
     "## Results",
     "",
     markdownTable(
-      ["scenario", "load", "rate", "p50 ms", "p99 ms", "requests", "failures", "ratio"],
-      report.scenarios.map((row) => [
-        row.title,
-        row.load,
-        `${formatNumber(row.result.requestsPerSecond)} ${row.unit}`,
-        formatNumber(row.result.p50),
-        formatNumber(row.result.p99),
-        String(row.result.requests),
-        String(row.result.failures),
-        row.note ?? "",
-      ]),
+      SCENARIO_COLUMNS,
+      scenarioRows(report),
     ),
     "",
     "## Targets",

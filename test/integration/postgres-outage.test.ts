@@ -1,9 +1,10 @@
 import { Client } from "pg";
-import { errorCode, type GraphQLResponse } from "../helpers/graphql-client";
+import type { GraphQLResponse } from "../helpers/graphql-client";
 import { startDisposablePostgres, startDisposableRedis, waitUntil, type DisposableServer } from "../helpers/disposable-servers";
 import { LOGOUT, login, me, refresh, REGISTER, registerUser, uniqueEmail, type AuthPayload } from "../helpers/operations";
 import { startServiceProcess, type ServiceProcess } from "../helpers/service-process";
 import { TEST_JWT_SECRET } from "../helpers/test-app";
+import { expectRefusedAsUnavailable as expectRefused, timed } from "../helpers/outage";
 
 /**
  * PostgreSQL holds users and sessions. While it is away, everything that
@@ -40,18 +41,8 @@ afterAll(async () => {
   await Promise.all([redis?.destroy(), postgres?.destroy()]);
 });
 
-async function timed<T>(call: () => Promise<T>): Promise<{ result: T; ms: number }> {
-  const started = performance.now();
-  const result = await call();
-  return { result, ms: performance.now() - started };
-}
-
 function expectRefusedAsUnavailable(response: GraphQLResponse<unknown>, ms: number): void {
-  expect(response.data ?? null).toBeNull();
-  expect(response.errors).toHaveLength(1);
-  expect(errorCode(response)).toBe("SERVICE_UNAVAILABLE");
-  expect(response.errors![0].message).not.toMatch(/postgres|knex|pool|ECONNREFUSED|timeout|terminat/i);
-  expect(ms).toBeLessThan(FAIL_FAST_MS);
+  expectRefused(response, ms, { withinMs: FAIL_FAST_MS, leak: /postgres|knex|pool|ECONNREFUSED|timeout|terminat/i });
 }
 
 async function readiness(): Promise<{ status: number; ms: number }> {

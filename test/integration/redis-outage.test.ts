@@ -3,6 +3,7 @@ import { startDisposablePostgres, startDisposableRedis, waitUntil, type Disposab
 import { LOGOUT, login, me, refresh, REGISTER, registerUser, uniqueEmail, type AuthPayload } from "../helpers/operations";
 import { startServiceProcess, type ServiceProcess } from "../helpers/service-process";
 import { TEST_JWT_SECRET } from "../helpers/test-app";
+import { expectRefusedAsUnavailable as expectRefused, timed } from "../helpers/outage";
 
 /**
  * Redis holds the revocation list and the rate limits. While it is away the
@@ -44,18 +45,8 @@ afterAll(async () => {
   await Promise.all([redis?.destroy(), postgres?.destroy()]);
 });
 
-async function timed<T>(call: () => Promise<T>): Promise<{ result: T; ms: number }> {
-  const started = performance.now();
-  const result = await call();
-  return { result, ms: performance.now() - started };
-}
-
 function expectRefusedAsUnavailable(response: GraphQLResponse<unknown>, ms: number): void {
-  expect(response.data ?? null).toBeNull();
-  expect(response.errors).toHaveLength(1);
-  expect(errorCode(response)).toBe("SERVICE_UNAVAILABLE");
-  expect(response.errors![0].message).not.toMatch(/redis|ioredis|stream|ECONNREFUSED|timed out/i);
-  expect(ms).toBeLessThan(FAIL_FAST_MS);
+  expectRefused(response, ms, { withinMs: FAIL_FAST_MS, leak: /redis|ioredis|stream|ECONNREFUSED|timed out/i });
 }
 
 async function readiness(): Promise<{ status: number; ms: number }> {
