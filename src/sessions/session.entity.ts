@@ -24,7 +24,7 @@ export class Session extends BaseEntity {
   @Property({ type: "uuid", nullable: true })
   previousRefreshJti: (string & Opt) | null = null;
 
-  /** When the current pair was issued (whole seconds, the pair's `iat`). */
+  /** When the current pair was issued, to the millisecond: the grace window counts from here; the pair's `iat` is its whole seconds. */
   @Property({ type: "datetime", columnType: "timestamptz(3)" })
   issuedAt!: Date;
 

@@ -48,12 +48,13 @@ export class SessionService {
 
   /** Opens a session for a user whose credentials were just proven. Persisted on the next flush. */
   start(em: EntityManager, user: User): SignedIn {
+    const now = this.now();
     const session = em.create(Session, {
       user,
       refreshJti: randomUUID(),
       accessJti: randomUUID(),
-      issuedAt: wholeSeconds(this.now()),
-      expiresAt: this.refreshExpiry(wholeSeconds(this.now())),
+      issuedAt: now,
+      expiresAt: this.refreshExpiry(now),
     });
     return { user, session, tokens: this.pairFor(session, user) };
   }
@@ -76,7 +77,7 @@ export class SessionService {
         session.previousRefreshJti = session.refreshJti;
         session.refreshJti = randomUUID();
         session.accessJti = randomUUID();
-        session.issuedAt = wholeSeconds(now);
+        session.issuedAt = now;
         session.expiresAt = this.refreshExpiry(session.issuedAt);
       } else if (!this.isGraceRepeat(session, claims.jti, now)) {
         session.revokedAt = now;
@@ -107,7 +108,7 @@ export class SessionService {
    */
   private async rotateCurrent(em: EntityManager, claims: { sid: string; sub: string; jti: string }): Promise<SignedIn | undefined> {
     const now = this.now();
-    const issuedAt = wholeSeconds(now);
+    const issuedAt = now;
     const session = { id: claims.sid, refreshJti: randomUUID(), accessJti: randomUUID(), issuedAt };
     // to_json: the driver hands timestamps over as PostgreSQL text; JSON gives ISO 8601, which Date reads exactly.
     const rows: Array<{ id: string; email: string; roles: Role[]; created_at: string }> = await em.getConnection().execute(
@@ -146,16 +147,12 @@ export class SessionService {
       sessionId: session.id,
       accessJti: session.accessJti,
       refreshJti: session.refreshJti,
-      issuedAt: session.issuedAt.getTime() / 1000,
+      // JWT times are whole seconds; flooring the stored time re-signs a pair exactly.
+      issuedAt: Math.floor(session.issuedAt.getTime() / 1000),
     });
   }
 
   private refreshExpiry(issuedAt: Date): Date {
     return new Date(issuedAt.getTime() + this.options.refreshTokenTtl * 1000);
   }
-}
-
-/** JWT times are whole seconds; keeping the row in whole seconds lets a pair be re-signed exactly. */
-function wholeSeconds(date: Date): Date {
-  return new Date(Math.floor(date.getTime() / 1000) * 1000);
 }
