@@ -1,5 +1,21 @@
+import { startDisposablePostgres, startDisposableRedis, type DisposableServer } from "./disposable-servers";
 import type { GraphQLResponse } from "./graphql-client";
 import { errorCode } from "./graphql-client";
+import { startServiceProcess, type ServiceProcess } from "./service-process";
+import { TEST_JWT_SECRET } from "./test-app";
+
+/** The real entry point, in production mode, on a Redis and a PostgreSQL of its own for outage tests to break. */
+export async function startOutageRig(): Promise<{ redis: DisposableServer; postgres: DisposableServer; service: ServiceProcess }> {
+  const [redis, postgres] = await Promise.all([startDisposableRedis(), startDisposablePostgres()]);
+  const service = await startServiceProcess({
+    NODE_ENV: "production",
+    JWT_SECRET: TEST_JWT_SECRET,
+    DATABASE_URL: `${postgres.url}/auth`,
+    REDIS_URL: redis.url,
+    LOG_LEVEL: "warn",
+  });
+  return { redis, postgres, service };
+}
 
 /** Runs `call` and says how long it took. */
 export async function timed<T>(call: () => Promise<T>): Promise<{ result: T; ms: number }> {

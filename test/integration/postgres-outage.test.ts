@@ -1,10 +1,9 @@
 import { Client } from "pg";
 import type { GraphQLResponse } from "../helpers/graphql-client";
-import { startDisposablePostgres, startDisposableRedis, waitUntil, type DisposableServer } from "../helpers/disposable-servers";
+import { waitUntil, type DisposableServer } from "../helpers/disposable-servers";
 import { LOGOUT, login, me, refresh, REGISTER, registerUser, uniqueEmail, type AuthPayload } from "../helpers/operations";
-import { startServiceProcess, type ServiceProcess } from "../helpers/service-process";
-import { TEST_JWT_SECRET } from "../helpers/test-app";
-import { expectRefusedAsUnavailable as expectRefused, timed } from "../helpers/outage";
+import type { ServiceProcess } from "../helpers/service-process";
+import { expectRefusedAsUnavailable as expectRefused, startOutageRig, timed } from "../helpers/outage";
 
 /**
  * PostgreSQL holds users and sessions. While it is away, everything that
@@ -25,14 +24,7 @@ let service: ServiceProcess;
 let alice: AuthPayload & { password: string };
 
 beforeAll(async () => {
-  [redis, postgres] = await Promise.all([startDisposableRedis(), startDisposablePostgres()]);
-  service = await startServiceProcess({
-    NODE_ENV: "production",
-    JWT_SECRET: TEST_JWT_SECRET,
-    DATABASE_URL: `${postgres.url}/auth`,
-    REDIS_URL: redis.url,
-    LOG_LEVEL: "warn",
-  });
+  ({ redis, postgres, service } = await startOutageRig());
   alice = await registerUser(service.client);
 });
 

@@ -1,9 +1,8 @@
 import { errorCode, type GraphQLResponse } from "../helpers/graphql-client";
-import { startDisposablePostgres, startDisposableRedis, waitUntil, type DisposableServer } from "../helpers/disposable-servers";
+import { waitUntil, type DisposableServer } from "../helpers/disposable-servers";
 import { LOGOUT, login, me, refresh, REGISTER, registerUser, uniqueEmail, type AuthPayload } from "../helpers/operations";
-import { startServiceProcess, type ServiceProcess } from "../helpers/service-process";
-import { TEST_JWT_SECRET } from "../helpers/test-app";
-import { expectRefusedAsUnavailable as expectRefused, timed } from "../helpers/outage";
+import type { ServiceProcess } from "../helpers/service-process";
+import { expectRefusedAsUnavailable as expectRefused, startOutageRig, timed } from "../helpers/outage";
 
 /**
  * Redis holds the revocation list and the rate limits. While it is away the
@@ -24,14 +23,7 @@ let alice: AuthPayload & { password: string };
 let revokedToken: string;
 
 beforeAll(async () => {
-  [redis, postgres] = await Promise.all([startDisposableRedis(), startDisposablePostgres()]);
-  service = await startServiceProcess({
-    NODE_ENV: "production",
-    JWT_SECRET: TEST_JWT_SECRET,
-    DATABASE_URL: `${postgres.url}/auth`,
-    REDIS_URL: redis.url,
-    LOG_LEVEL: "warn",
-  });
+  ({ redis, postgres, service } = await startOutageRig());
   alice = await registerUser(service.client);
   const bob = await registerUser(service.client);
   const loggedOut = await service.client.request<{ logout: boolean }>(LOGOUT, { token: bob.accessToken });
